@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Build the kernel of build/linux for ARCH (arm64 or x86_64) in build/kernel-ARCH
+# from allnoconfig plus the fragments in configs/, and install its UAPI headers
+# there for the selftests.  Incremental: only what changed is rebuilt.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+arch=${1:?usage: build-kernel.sh arm64|x86_64}
+out=$(kernel_out "$arch")
+fragments=("$TOP/configs/common.config" "$TOP/configs/$arch.config" "$TOP/configs/debug.config")
+kmake=(make -C "$TREE" O="$out" ARCH="$arch" CROSS_COMPILE="$(cross_compile "$arch")" -j"$(nproc)")
+
+mkdir -p "$out"
+"${kmake[@]}" -s allnoconfig
+(cd "$out" && "$TREE/scripts/kconfig/merge_config.sh" -m -O "$out" .config "${fragments[@]}" >/dev/null)
+"${kmake[@]}" -s olddefconfig
+
+# Every option a fragment asks for must survive olddefconfig; a missing
+# dependency otherwise silently drops it.
+missing=$(cat "${fragments[@]}" | grep -E '^CONFIG_[A-Z0-9_]+=' | while IFS= read -r want; do
+	opt=${want%%=*}
+	case $want in
+	*=n) grep -qx "$opt=y" "$out/.config" && echo "$want" ;;
+	*) grep -qx "$want" "$out/.config" || echo "$want" ;;
+	esac
+done || true)
+[ -z "$missing" ] || die "$arch config lacks: $(echo "$missing" | tr '\n' ' ')"
+
+log "building $arch kernel in $out"
+"${kmake[@]}" -s "$(basename "$(kernel_image "$arch")")"
+"${kmake[@]}" -s headers_install
+log "$arch kernel: $out/$(kernel_image "$arch")"

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages the harness needs that are missing: with
+# apt-get when run as root, otherwise print the apt-get line to run.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+packages=(
+	# the base kernel and what building it takes
+	linux-source-6.12 make gcc libc6-dev bc bison flex libelf-dev libssl-dev
+	cpio xz-utils git perl python3
+	# arm64 cross compiler and static C library for the selftests
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+	# the guests
+	qemu-system-arm qemu-system-x86
+	# lint of the harness itself
+	shellcheck
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -gt 0 ] || exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "missing packages; run as root:"
+	echo "  apt-get install --no-install-recommends ${missing[*]}"
+	exit 1
+fi
+log "installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# A fresh machine has no package lists yet.
+[ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit)" ] ||
+	apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,30 @@
+# shellcheck shell=bash disable=SC2034  # variables for the scripts that source it
+# Common helpers sourced by the harness scripts.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+TREE=$BUILD/linux
+SERIES=$TOP/series
+LINUX_TARBALL=${LINUX_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# kernel ARCH name -> cross compiler prefix ("" when building natively).
+cross_compile() {
+	case $1 in
+	arm64) [ "$(uname -m)" = aarch64 ] || echo aarch64-linux-gnu- ;;
+	x86_64) [ "$(uname -m)" = x86_64 ] || echo x86_64-linux-gnu- ;;
+	*) die "unknown arch '$1' (arm64 or x86_64)" ;;
+	esac
+}
+
+# Image file a kernel build produces, relative to its O= folder.
+kernel_image() {
+	case $1 in
+	arm64) echo arch/arm64/boot/Image ;;
+	x86_64) echo arch/x86/boot/bzImage ;;
+	esac
+}
+
+kernel_out() { echo "$BUILD/kernel-$1"; }
