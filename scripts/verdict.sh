@@ -22,7 +22,7 @@ function finish_boot() {
 			print "      | " last[i % 25]
 	}
 }
-function row(res, name) { printf "  %-10s %-5s %s\n", boot, res, name }
+function row(res, name) { printf "  %-5s %s\n", res, name }
 function splat(line) {
 	return line ~ /(WARNING|BUG|INFO): |Oops|Kernel panic|[Hh]yp panic|Internal error:|Call [Tt]race:|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|general protection fault|Unable to handle kernel/
 }
