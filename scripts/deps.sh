@@ -9,6 +9,8 @@ packages=(
 	# the base kernel and what building it takes
 	linux-source-6.12 make gcc libc6-dev bc bison flex libelf-dev libssl-dev
 	cpio xz-utils git perl python3
+	# checkpatch.pl's SPDX check
+	python3-ply python3-git
 	# arm64 cross compiler and static C library for the selftests
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	# the guests

@@ -64,8 +64,9 @@ set_description() {
 	local cover=$SERIES/0000-cover-letter.patch
 	[ -f "$cover" ] || return 0
 	awk '
-		/^Subject: / && !subj { sub(/^Subject: \[PATCH[^]]*\] */, ""); print; print ""; subj = 1; next }
-		subj && !body && /^$/ { body = 1; next }
+		/^Subject: / && !subj { sub(/^Subject: \[PATCH[^]]*\] */, ""); subj = $0; next }
+		subj != "" && !body && /^ / { subj = subj $0; next }
+		subj != "" && !body && /^$/ { print subj; print ""; body = 1; next }
 		body && /^[^ ].* \([0-9]+\):$/ { exit }
 		body { print }
 	' "$cover" >"$TREE/.git/description.tmp"
