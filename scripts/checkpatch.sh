@@ -28,7 +28,7 @@ ignored_types() {
 		ignore=$(ignored_types "$name")
 		# Debian's python3 has python3-ply and python3-git for the SPDX check,
 		# even where another python3 comes first in PATH.
-		out=$(cd "$TREE" && PATH=/usr/bin:$PATH scripts/checkpatch.pl --strict --showfile --no-summary \
+		out=$(cd "$TREE" && PATH=/usr/bin:$PATH scripts/checkpatch.pl --strict --no-summary \
 			${ignore:+--ignore "$ignore"} "$p" 2>&1) || true
 		if echo "$out" | grep -qE '^(ERROR|WARNING):'; then
 			echo "not ok $n $name # checkpatch errors or warnings"
