@@ -25,7 +25,10 @@ arm64)
 		-cpu "max,pauth-impdef=on")
 	;;
 x86_64)
-	qemu=(qemu-system-x86_64 -M q35 -cpu max)
+	# One TCG thread for both vCPUs: with multi-threaded TCG, the int3
+	# that x86 text patching leaves briefly in code another vCPU runs
+	# was seen to oops the boot ("Oops: int3" in sched_clock_cpu).
+	qemu=(qemu-system-x86_64 -M q35 -cpu max -accel "tcg,thread=single")
 	;;
 esac
 
