@@ -65,7 +65,8 @@ run:
 	@$(S)/show-run.sh $(LOGS)/arm64-pkvm-run.log
 
 bisect: tree
-	@$(STAGE) bisect $(S)/bisect-build.sh arm64
+	@$(STAGE) bisect-arm64 $(S)/bisect-build.sh arm64
+	@$(STAGE) bisect-x86_64 $(S)/bisect-build.sh x86_64
 
 clean:
 	rm -rf build/kernel-* build/selftests-* build/initramfs-* build/logs build/stages.txt
