@@ -6,12 +6,16 @@
  * guest_memfd on this host, then a VM whose memory is a guest_memfd that
  * the host maps: the host loads data, the guest checks it and writes its
  * own, the host reads that back, and a punched hole reads as zeroes on both
- * sides.  The demonstration grows with the series.
+ * sides.  Then pages are converted to private and back in place: the host
+ * loses access, the guest keeps its data in the very same pages, and a page
+ * the host pins stops a conversion.  The demonstration grows with the series.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <linux/falloc.h>
+#include <sys/uio.h>
 
 #include "kvm_util.h"
 #include "processor.h"
@@ -25,9 +29,18 @@
 
 #define HOST_WORD(i)	(0x4057000000000000ul + (i))
 #define GUEST_WORD(i)	(0x6e57000000000000ul + (i))
+#define SECRET_WORD(i)	(0x5ec7000000000000ul + (i))
 
-/* Check the host's data, write the guest's own, then check the hole. */
-static void guest_code(uint64_t gva, uint64_t size, uint64_t hole, uint64_t hole_size)
+/* The pages that become private, in pages from the start of the memory. */
+#define PRIVATE_FIRST	4
+#define PRIVATE_PAGES	4
+
+/*
+ * Check the host's data, write the guest's own, check the hole, then write
+ * into the pages that the host made private.
+ */
+static void guest_code(uint64_t gva, uint64_t size, uint64_t hole, uint64_t hole_size,
+		       uint64_t priv, uint64_t priv_size)
 {
 	uint64_t *mem = (uint64_t *)gva;
 
@@ -39,17 +52,26 @@ static void guest_code(uint64_t gva, uint64_t size, uint64_t hole, uint64_t hole
 
 	for (uint64_t i = hole / 8; i < (hole + hole_size) / 8; i++)
 		GUEST_ASSERT_EQ(mem[i], 0);
+	GUEST_SYNC(2);
+
+	for (uint64_t i = priv / 8; i < (priv + priv_size) / 8; i++) {
+		GUEST_ASSERT_EQ(mem[i], GUEST_WORD(i));
+		mem[i] = SECRET_WORD(i);
+	}
 	GUEST_DONE();
 }
 
-static void run_until(struct kvm_vcpu *vcpu, uint64_t want)
+/* Run the guest until it reaches GUEST_SYNC(@stage), or GUEST_DONE() if 0. */
+static void run_until(struct kvm_vcpu *vcpu, uint64_t stage)
 {
 	struct ucall uc;
 
 	vcpu_run(vcpu);
 	if (get_ucall(vcpu, &uc) == UCALL_ABORT)
 		REPORT_GUEST_ASSERT(uc);
-	TEST_ASSERT_EQ(uc.cmd, want);
+	TEST_ASSERT_EQ(uc.cmd, stage ? UCALL_SYNC : UCALL_DONE);
+	if (stage)
+		TEST_ASSERT_EQ(uc.args[1], stage);
 }
 
 static void show_caps(void)
@@ -61,7 +83,57 @@ static void show_caps(void)
 	    kvm_check_cap(KVM_CAP_GUEST_MEMFD_FLAGS), GUEST_MEMFD_FLAG_MMAP,
 	    GUEST_MEMFD_FLAG_INIT_SHARED);
 	say("  KVM_CAP_MEMORY_ATTRIBUTES = %#x", kvm_check_cap(KVM_CAP_MEMORY_ATTRIBUTES));
+	say("  KVM_CAP_GUEST_MEMFD_MEMORY_ATTRIBUTES = %#x (PRIVATE %#llx)",
+	    kvm_check_cap(KVM_CAP_GUEST_MEMFD_MEMORY_ATTRIBUTES),
+	    KVM_MEMORY_ATTRIBUTE_PRIVATE);
 	say("  KVM_CAP_VM_TYPES          = %#x", kvm_check_cap(KVM_CAP_VM_TYPES));
+}
+
+/*
+ * Convert pages to private and back in place, and show that a page the host
+ * pins stops a conversion to private.
+ */
+static void convert(struct kvm_vcpu *vcpu, int fd, uint64_t *hva)
+{
+	const uint64_t page = getpagesize(), priv = PRIVATE_FIRST * page;
+	const uint64_t priv_size = PRIVATE_PAGES * page;
+	char *bytes = (char *)hva, buf[page];
+	uint64_t error_offset;
+	int ret, pipefd[2];
+	struct iovec iov;
+
+	guest_memfd_set_private(fd, priv, priv_size);
+	say("converted offsets %#lx-%#lx to private in place (KVM_SET_MEMORY_ATTRIBUTES2)",
+	    priv, priv + priv_size - 1);
+	TEST_ASSERT(access_raises_sigbus(bytes + priv, false) &&
+		    !access_raises_sigbus(bytes + priv - page, false),
+		    "Only private memory should raise SIGBUS");
+	say("the host lost access: reading them raises SIGBUS, the page before still reads");
+
+	run_until(vcpu, 0);
+	say("the guest found its earlier data there and overwrote it with secrets");
+
+	guest_memfd_set_shared(fd, priv, priv_size);
+	for (uint64_t i = priv / 8; i < (priv + priv_size) / 8; i++)
+		TEST_ASSERT_EQ(hva[i], SECRET_WORD(i));
+	say("converted them back to shared: the host reads the guest's secrets in the same pages, no copy");
+
+	iov = (struct iovec){ .iov_base = bytes + priv + page, .iov_len = page };
+	TEST_ASSERT(!pipe(pipefd), "pipe() failed");
+	TEST_ASSERT_EQ(vmsplice(pipefd[1], &iov, 1, 0), page);
+	ret = __guest_memfd_set_attributes(fd, priv, priv_size,
+					   KVM_MEMORY_ATTRIBUTE_PRIVATE, &error_offset);
+	TEST_ASSERT(ret && errno == EAGAIN && error_offset == priv + page,
+		    "A pinned page should stop the conversion with EAGAIN");
+	say("vmsplice()d offset %#lx into a pipe; converting to private again stops there:",
+	    priv + page);
+	say("  EAGAIN with error_offset %#lx, the page before it is private already", error_offset);
+
+	TEST_ASSERT_EQ(read(pipefd[0], buf, page), page);
+	guest_memfd_set_private(fd, error_offset, priv + priv_size - error_offset);
+	say("drained the pipe, and the conversion from error_offset on goes through");
+	close(pipefd[0]);
+	close(pipefd[1]);
 }
 
 static void run_vm(void)
@@ -87,7 +159,8 @@ static void run_vm(void)
 		hva[i] = HOST_WORD(i);
 	say("the host wrote its data through the mapping");
 
-	vcpu_args_set(vcpu, 4, DATA_GPA, size, hole, getpagesize());
+	vcpu_args_set(vcpu, 6, DATA_GPA, size, hole, getpagesize(),
+		      PRIVATE_FIRST * getpagesize(), PRIVATE_PAGES * getpagesize());
 	run_until(vcpu, 1);
 	say("the guest read the host's data from the same pages and wrote its own");
 
@@ -101,8 +174,10 @@ static void run_vm(void)
 		TEST_ASSERT_EQ(hva[i], 0);
 	say("punched a hole at offset %#lx: the host now reads zeroes there", hole);
 
-	run_until(vcpu, UCALL_DONE);
+	run_until(vcpu, 2);
 	say("and so does the guest: the page was unmapped from both and freed");
+
+	convert(vcpu, fd, hva);
 
 	close(fd);
 	kvm_vm_free(vm);
