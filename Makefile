@@ -25,6 +25,10 @@ export:
 kernel-%: tree
 	@$(STAGE) kernel-$* $(S)/build-kernel.sh $*
 
+# The same kernel without debug options, for the benchmarks.
+kernel-%-bench: tree
+	@$(STAGE) kernel-$*-bench $(S)/build-kernel.sh $* bench
+
 kernels: $(addprefix kernel-,$(ARCHES))
 
 # Selftests and initramfs of an arch, with every plan in it.
@@ -38,6 +42,7 @@ boot-$(1)-$(2): initramfs-$(firstword $(subst -, ,$(1)))
 	@$$(STAGE) boot-$(1)-$(2) $$(S)/boot.sh $(1) $(2)
 endef
 $(foreach b,$(BOOTS),$(foreach p,$(PLANS),$(eval $(call boot_rule,$(b),$(p)))))
+$(foreach b,$(BOOTS),$(eval boot-$(b)-bench: kernel-$(firstword $(subst -, ,$(b)))-bench))
 
 checkpatch: tree
 	@$(STAGE) checkpatch $(S)/checkpatch.sh

@@ -43,7 +43,8 @@ mkdir -p "$(dirname "$log")"
 : >"$raw"
 log "booting $boot for plan '$plan' (timeout ${limit}s), console in $log"
 "${qemu[@]}" -smp 2 -m 2G -display none -monitor none -no-reboot \
-	-serial "file:$raw" -kernel "$(kernel_out "$arch")/$(kernel_image "$arch")" \
+	-serial "file:$raw" \
+	-kernel "$(kernel_out "$arch" "$(plan_flavour "$plan")")/$(kernel_image "$arch")" \
 	-initrd "$BUILD/initramfs-$arch.cpio" -append "$cmdline" </dev/null &
 qemu_pid=$!
 tail -n +1 -f --pid="$qemu_pid" "$raw" | sed -u 's/\r$//' |

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Build the kernel of build/linux for ARCH (arm64 or x86_64) in build/kernel-ARCH
 # from allnoconfig plus the fragments in configs/, and install its UAPI headers
-# there for the selftests.  Incremental: only what changed is rebuilt.
+# there for the selftests.  With FLAVOUR "bench", build it without the debug
+# fragment in build/kernel-ARCH-bench.  Incremental: only what changed is
+# rebuilt.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-arch=${1:?usage: build-kernel.sh arm64|x86_64}
-out=$(kernel_out "$arch")
-fragments=("$TOP/configs/common.config" "$TOP/configs/$arch.config" "$TOP/configs/debug.config")
+arch=${1:?usage: build-kernel.sh arm64|x86_64 [bench]}
+flavour=${2:-}
+out=$(kernel_out "$arch" "$flavour")
+fragments=("$TOP/configs/common.config" "$TOP/configs/$arch.config")
+[ "$flavour" = bench ] || fragments+=("$TOP/configs/debug.config")
 kmake=(make -C "$TREE" O="$out" ARCH="$arch" CROSS_COMPILE="$(cross_compile "$arch")" -j"$(nproc)")
 
 mkdir -p "$out"

@@ -27,4 +27,12 @@ kernel_image() {
 	esac
 }
 
-kernel_out() { echo "$BUILD/kernel-$1"; }
+# O= folder of the kernel of ARCH: the one with debug options that the tests
+# and the demonstration run, or with FLAVOUR "bench" the one without them
+# that the benchmarks run (lockdep and friends would skew their figures).
+kernel_out() { echo "$BUILD/kernel-$1${2:+-$2}"; }
+
+# The kernel FLAVOUR (see kernel_out) that boots for plan PLAN.
+plan_flavour() {
+	if [ "$1" = bench ]; then echo bench; fi
+}
