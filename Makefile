@@ -37,12 +37,13 @@ initramfs-%: kernel-%
 	@$(STAGE) initramfs-$* $(S)/initramfs.sh $* $(PLANS)
 
 # boot-BOOT-PLAN, e.g. boot-arm64-pkvm-check: BOOT's arch is its first word.
+# The bench plan boots the kernel without debug options (see build-kernel.sh).
 define boot_rule
-boot-$(1)-$(2): initramfs-$(firstword $(subst -, ,$(1)))
+boot-$(1)-$(2): initramfs-$(firstword $(subst -, ,$(1))) \
+		$(if $(filter bench,$(2)),kernel-$(firstword $(subst -, ,$(1)))-bench)
 	@$$(STAGE) boot-$(1)-$(2) $$(S)/boot.sh $(1) $(2)
 endef
 $(foreach b,$(BOOTS),$(foreach p,$(PLANS),$(eval $(call boot_rule,$(b),$(p)))))
-$(foreach b,$(BOOTS),$(eval boot-$(b)-bench: kernel-$(firstword $(subst -, ,$(b)))-bench))
 
 checkpatch: tree
 	@$(STAGE) checkpatch $(S)/checkpatch.sh
@@ -69,9 +70,10 @@ run:
 	@$(MAKE) --no-print-directory boot-arm64-pkvm-run
 	@$(S)/show-run.sh $(LOGS)/arm64-pkvm-run.log
 
-bisect: tree
-	@$(STAGE) bisect-arm64 $(S)/bisect-build.sh arm64
-	@$(STAGE) bisect-x86_64 $(S)/bisect-build.sh x86_64
+bisect: $(addprefix bisect-,$(ARCHES))
+
+bisect-%: tree
+	@$(STAGE) bisect-$* $(S)/bisect-build.sh $*
 
 clean:
 	rm -rf build/kernel-* build/selftests-* build/initramfs-* build/logs build/stages.txt

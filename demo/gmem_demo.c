@@ -125,12 +125,18 @@ static void convert(struct kvm_vcpu *vcpu, int fd, uint64_t *hva)
 					   KVM_MEMORY_ATTRIBUTE_PRIVATE, &error_offset);
 	TEST_ASSERT(ret && errno == EAGAIN && error_offset == priv + page,
 		    "A pinned page should stop the conversion with EAGAIN");
+	TEST_ASSERT(access_raises_sigbus(bytes + priv, false) &&
+		    !access_raises_sigbus(bytes + error_offset, false),
+		    "Only the pages before error_offset should be private");
 	say("vmsplice()d offset %#lx into a pipe; converting to private again stops there:",
 	    priv + page);
 	say("  EAGAIN with error_offset %#lx, the page before it is private already", error_offset);
 
 	TEST_ASSERT_EQ(read(pipefd[0], buf, page), page);
 	guest_memfd_set_private(fd, error_offset, priv + priv_size - error_offset);
+	for (uint64_t off = priv; off < priv + priv_size; off += page)
+		TEST_ASSERT(access_raises_sigbus(bytes + off, false),
+			    "Offset %#lx should be private", off);
 	say("drained the pipe, and the conversion from error_offset on goes through");
 	close(pipefd[0]);
 	close(pipefd[1]);
@@ -175,7 +181,7 @@ static void run_vm(void)
 	say("punched a hole at offset %#lx: the host now reads zeroes there", hole);
 
 	run_until(vcpu, 2);
-	say("and so does the guest: the page was unmapped from both and freed");
+	say("and so does the guest: the page was unmapped from both and replaced by a zeroed one");
 
 	convert(vcpu, fd, hva);
 

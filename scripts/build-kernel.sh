@@ -10,6 +10,10 @@ set -euo pipefail
 
 arch=${1:?usage: build-kernel.sh arm64|x86_64 [bench]}
 flavour=${2:-}
+case $flavour in
+'' | bench) ;;
+*) die "unknown kernel flavour '$flavour' (none or bench)" ;;
+esac
 out=$(kernel_out "$arch" "$flavour")
 fragments=("$TOP/configs/common.config" "$TOP/configs/$arch.config")
 [ "$flavour" = bench ] || fragments+=("$TOP/configs/debug.config")

@@ -7,6 +7,10 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
+# Debian's python3 has python3-ply and python3-git (from deps.sh) for the
+# SPDX check, even where another python3 comes first in PATH.
+export PATH=/usr/bin:$PATH
+
 logf=$BUILD/logs/checkpatch.log
 ignore_file=$SERIES/checkpatch.ignore
 mkdir -p "$(dirname "$logf")"
@@ -26,9 +30,7 @@ ignored_types() {
 		n=$((n + 1))
 		name=$(basename "$p")
 		ignore=$(ignored_types "$name")
-		# Debian's python3 has python3-ply and python3-git for the SPDX check,
-		# even where another python3 comes first in PATH.
-		out=$(cd "$TREE" && PATH=/usr/bin:$PATH scripts/checkpatch.pl --strict --no-summary \
+		out=$(cd "$TREE" && scripts/checkpatch.pl --strict --no-summary \
 			${ignore:+--ignore "$ignore"} "$p" 2>&1) || true
 		if echo "$out" | grep -qE '^(ERROR|WARNING):'; then
 			echo "not ok $n $name # checkpatch errors or warnings"
