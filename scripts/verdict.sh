@@ -3,6 +3,8 @@
 # every test's result per boot, then "N passed, N failed, N skipped".  A kernel
 # splat anywhere in a log fails the test that was running (or the boot, before
 # the first test); so does a boot that never reached the end of its plan.
+# A failed test is followed by the last lines it printed, so that a run seen
+# only through its output (CI) can still be diagnosed.
 # Exits non-zero if anything failed.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -23,6 +25,10 @@ function finish_boot() {
 	}
 }
 function row(res, name) { printf "  %-5s %s\n", res, name }
+function test_output(	i) {
+	for (i = (nt > 15 ? nt - 15 : 0); i < nt; i++)
+		print "      | " tout[i % 15]
+}
 function splat(line) {
 	return line ~ /(WARNING|BUG|INFO): |Oops|Kernel panic|[Hh]yp panic|Internal error:|Call [Tt]race:|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|general protection fault|Unable to handle kernel/
 }
@@ -30,12 +36,12 @@ FNR == 1 {
 	finish_boot()
 	boot = FILENAME; sub(/.*\//, "", boot); sub(/\.log$/, "", boot)
 	FILENAME_PREV = FILENAME
-	current = ""; done = 0; nl = 0
+	current = ""; done = 0; nl = 0; nt = 0
 	delete splatted
 	print boot ":"
 }
 { last[nl++ % 25] = $0 }
-/^# ===== START / { current = $0; sub(/^# ===== START /, "", current); sub(/ =====$/, "", current); next }
+/^# ===== START / { current = $0; sub(/^# ===== START /, "", current); sub(/ =====$/, "", current); nt = 0; next }
 /^# all tests done/ { done = 1 }
 /^(not )?ok [0-9]+ / {
 	line = $0
@@ -46,11 +52,13 @@ FNR == 1 {
 		res = "FAIL"; line = line " # kernel splat: " splatted[name]
 	}
 	row(res, line)
+	if (res == "FAIL")
+		test_output()
 	if (res == "PASS") npass++; else if (res == "SKIP") nskip++; else nfail++
 	current = ""
 	next
 }
-/^    / { next }
+/^    / { tout[nt++ % 15] = $0; next }
 splat($0) {
 	where = (current == "") ? "(boot)" : current
 	if (!(where in splatted)) {
