@@ -20,14 +20,14 @@ function finish_boot() {
 		row("FAIL", "(boot did not finish its plan: crash or timeout)")
 		nfail++
 		print "    last lines of " FILENAME_PREV ":"
-		for (i = (nl > 25 ? nl - 25 : 0); i < nl; i++)
-			print "      | " last[i % 25]
+		print_tail(last, nl, 25)
 	}
 }
 function row(res, name) { printf "  %-5s %s\n", res, name }
-function test_output(	i) {
-	for (i = (nt > 15 ? nt - 15 : 0); i < nt; i++)
-		print "      | " tout[i % 15]
+# Print the last lines kept in ring buffer BUF of SIZE lines, N lines written.
+function print_tail(buf, n, size,	i) {
+	for (i = (n > size ? n - size : 0); i < n; i++)
+		print "      | " buf[i % size]
 }
 function splat(line) {
 	return line ~ /(WARNING|BUG|INFO): |Oops|Kernel panic|[Hh]yp panic|Internal error:|Call [Tt]race:|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|general protection fault|Unable to handle kernel/
@@ -53,7 +53,7 @@ FNR == 1 {
 	}
 	row(res, line)
 	if (res == "FAIL")
-		test_output()
+		print_tail(tout, nt, 15)
 	if (res == "PASS") npass++; else if (res == "SKIP") nskip++; else nfail++
 	current = ""
 	next
