@@ -2,8 +2,8 @@
 # Build the kernel of build/linux for ARCH (arm64 or x86_64) in build/kernel-ARCH
 # from allnoconfig plus the fragments in configs/, and install its UAPI headers
 # there for the selftests.  With FLAVOUR "bench", build it without the debug
-# fragment in build/kernel-ARCH-bench.  Incremental: only what changed is
-# rebuilt.
+# fragments (debug.config, ARCH-debug.config) in build/kernel-ARCH-bench.
+# Incremental: only what changed is rebuilt.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -16,7 +16,10 @@ case $flavour in
 esac
 out=$(kernel_out "$arch" "$flavour")
 fragments=("$TOP/configs/common.config" "$TOP/configs/$arch.config")
-[ "$flavour" = bench ] || fragments+=("$TOP/configs/debug.config")
+if [ "$flavour" != bench ]; then
+	fragments+=("$TOP/configs/debug.config")
+	[ ! -f "$TOP/configs/$arch-debug.config" ] || fragments+=("$TOP/configs/$arch-debug.config")
+fi
 kmake=(make -C "$TREE" O="$out" ARCH="$arch" CROSS_COMPILE="$(cross_compile "$arch")" -j"$(nproc)")
 
 mkdir -p "$out"
