@@ -8,13 +8,16 @@
  * own, the host reads that back, and a punched hole reads as zeroes on both
  * sides.  Then pages are converted to private and back in place: the host
  * loses access, the guest keeps its data in the very same pages, and a page
- * the host pins stops a conversion.  The demonstration grows with the series.
+ * the host pins stops a conversion.  Last, a pKVM protected VM: EL2 donates
+ * its guest_memfd memory to the guest, the host loses access, and gets the
+ * pages back zeroed.  The demonstration grows with the series.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <linux/falloc.h>
+#include <sys/mman.h>
 #include <sys/uio.h>
 
 #include "kvm_util.h"
@@ -87,6 +90,7 @@ static void show_caps(void)
 	    kvm_check_cap(KVM_CAP_GUEST_MEMFD_MEMORY_ATTRIBUTES),
 	    KVM_MEMORY_ATTRIBUTE_PRIVATE);
 	say("  KVM_CAP_VM_TYPES          = %#x", kvm_check_cap(KVM_CAP_VM_TYPES));
+	say("  KVM_CAP_ARM_PROTECTED_VM  = %d", kvm_check_cap(KVM_CAP_ARM_PROTECTED_VM));
 }
 
 /*
@@ -189,10 +193,78 @@ static void run_vm(void)
 	kvm_vm_free(vm);
 }
 
+/* The memslot of the protected VM's memory: 1 holds its shared memory. */
+#define PVM_SLOT	2
+
+/* Check the host's data and overwrite it with secrets. */
+static void guest_protected(uint64_t gva, uint64_t size)
+{
+	uint64_t *mem = (uint64_t *)gva;
+
+	for (uint64_t i = 0; i < size / 8; i++) {
+		GUEST_ASSERT_EQ(mem[i], HOST_WORD(i));
+		mem[i] = SECRET_WORD(i);
+	}
+	GUEST_SYNC(1);
+	GUEST_DONE();
+}
+
+static void run_protected_vm(void)
+{
+	struct vm_shape shape = {
+		.mode = VM_MODE_DEFAULT,
+		.type = KVM_VM_TYPE_ARM_PROTECTED,
+	};
+	uint64_t size = DATA_PAGES * getpagesize(), *hva;
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	int fd;
+
+	if (!kvm_check_cap(KVM_CAP_ARM_PROTECTED_VM)) {
+		say("no protected VMs: the host didn't boot with kvm-arm.mode=protected");
+		return;
+	}
+
+	vm = vm_create_shape_with_one_vcpu(shape, &vcpu, guest_protected);
+	say("created a protected VM (KVM_VM_TYPE_ARM_PROTECTED): EL2 owns its stage-2");
+	fd = vm_create_guest_memfd(vm, size, GUEST_MEMFD_FLAG_MMAP |
+					     GUEST_MEMFD_FLAG_INIT_SHARED);
+	vm_guest_memfd_region_add(vm, DATA_GPA, PVM_SLOT, size / vm->page_size, 0, fd, 0);
+	virt_map(vm, DATA_GPA, DATA_GPA, size / vm->page_size);
+	hva = addr_gpa2hva(vm, DATA_GPA);
+	for (uint64_t i = 0; i < size / 8; i++)
+		hva[i] = HOST_WORD(i);
+	say("gave it a %lu KiB guest_memfd, shared for now, and the host loaded its data", size >> 10);
+
+	vcpu_args_set(vcpu, 2, DATA_GPA, size);
+	run_until(vcpu, 1);
+	say("the guest found the host's data and replaced it with secrets: on each first");
+	say("  touch, guest_memfd made the page private and EL2 donated it to the guest");
+
+	for (uint64_t off = 0; off < size; off += getpagesize())
+		TEST_ASSERT(access_raises_sigbus((char *)hva + off, false),
+			    "Donated memory at offset %#lx should raise SIGBUS", off);
+	say("the host can't read any of it: SIGBUS, and the pages are out of its stage-2");
+
+	vm_mem_region_delete(vm, PVM_SLOT);
+	guest_memfd_set_shared(fd, 0, size);
+	hva = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+	TEST_ASSERT(hva != MAP_FAILED, "mmap() failed");
+	for (uint64_t i = 0; i < size / 8; i++)
+		TEST_ASSERT_EQ(hva[i], 0);
+	say("deleted the memslot: EL2 zeroed the pages and gave them back; shared again,");
+	say("  the same guest_memfd pages read as zeroes, not as the guest's secrets");
+
+	munmap(hva, size);
+	close(fd);
+	kvm_vm_free(vm);
+}
+
 int main(void)
 {
 	show_caps();
 	run_vm();
+	run_protected_vm();
 	say("done");
 	return 0;
 }
