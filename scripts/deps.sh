@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
 	# the base kernel and what building it takes
 	linux-source-6.12 make gcc libc6-dev bc bison flex libelf-dev libssl-dev
-	cpio xz-utils git perl python3
+	cpio xz-utils git perl python3 rsync
 	# checkpatch.pl's SPDX check
 	python3-ply python3-git
 	# arm64 cross compiler and static C library for the selftests
