@@ -9,11 +9,14 @@
  * sides.  Then pages are converted to private and back in place: the host
  * loses access, the guest keeps its data in the very same pages, and a page
  * the host pins stops a conversion.  Last, a pKVM protected VM: EL2 donates
- * its guest_memfd memory to the guest, the host loses access, and gets the
- * pages back zeroed.  The demonstration grows with the series.
+ * its guest_memfd memory to the guest, the host loses access; the guest
+ * shares a page with the host and takes it back, and gives another one
+ * back for good; the host gets the pages back zeroed.  The demonstration
+ * grows with the series.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/arm-smccc.h>
 #include <stdio.h>
 #include <string.h>
 #include <linux/falloc.h>
@@ -196,16 +199,36 @@ static void run_vm(void)
 /* The memslot of the protected VM's memory: 1 holds its shared memory. */
 #define PVM_SLOT	2
 
-/* Check the host's data and overwrite it with secrets. */
-static void guest_protected(uint64_t gva, uint64_t size)
+#define MEM_FUNC(name)	ARM_SMCCC_VENDOR_HYP_KVM_MEM_##name##_FUNC_ID
+
+/*
+ * Check the host's data and overwrite it with secrets.  Then share the first
+ * page and leave the host a message there, take it back, and give the
+ * second page back to the host (ballooning).  The memory is identity-mapped.
+ */
+static void guest_protected(uint64_t gva, uint64_t size, uint64_t page_size)
 {
-	uint64_t *mem = (uint64_t *)gva;
+	uint64_t *mem = (uint64_t *)gva, *page1 = (uint64_t *)(gva + page_size);
 
 	for (uint64_t i = 0; i < size / 8; i++) {
 		GUEST_ASSERT_EQ(mem[i], HOST_WORD(i));
 		mem[i] = SECRET_WORD(i);
 	}
 	GUEST_SYNC(1);
+
+	GUEST_ASSERT_EQ(pkvm_mem_hvc(MEM_FUNC(SHARE), gva), SMCCC_RET_SUCCESS);
+	mem[0] = GUEST_WORD(0);
+	GUEST_SYNC(2);
+
+	GUEST_ASSERT_EQ(mem[0], HOST_WORD(0));
+	GUEST_ASSERT_EQ(pkvm_mem_hvc(MEM_FUNC(UNSHARE), gva), SMCCC_RET_SUCCESS);
+	GUEST_ASSERT_EQ(mem[1], SECRET_WORD(1));
+	GUEST_SYNC(3);
+
+	GUEST_ASSERT_EQ(pkvm_mem_hvc(MEM_FUNC(RELINQUISH), gva + page_size),
+			SMCCC_RET_SUCCESS);
+	GUEST_ASSERT_EQ(page1[0], 0);
+	GUEST_SYNC(4);
 	GUEST_DONE();
 }
 
@@ -236,7 +259,7 @@ static void run_protected_vm(void)
 		hva[i] = HOST_WORD(i);
 	say("gave it a %lu KiB guest_memfd, shared for now, and the host loaded its data", size >> 10);
 
-	vcpu_args_set(vcpu, 2, DATA_GPA, size);
+	vcpu_args_set(vcpu, 3, DATA_GPA, size, getpagesize());
 	run_until(vcpu, 1);
 	say("the guest found the host's data and replaced it with secrets: on each first");
 	say("  touch, guest_memfd made the page private and EL2 donated it to the guest");
@@ -245,6 +268,24 @@ static void run_protected_vm(void)
 		TEST_ASSERT(access_raises_sigbus((char *)hva + off, false),
 			    "Donated memory at offset %#lx should raise SIGBUS", off);
 	say("the host can't read any of it: SIGBUS, and the pages are out of its stage-2");
+
+	run_until(vcpu, 2);
+	TEST_ASSERT_EQ(hva[0], GUEST_WORD(0));
+	TEST_ASSERT_EQ(hva[1], SECRET_WORD(1));
+	hva[0] = HOST_WORD(0);
+	say("the guest shared its first page (MEM_SHARE): EL2 gave the host access and");
+	say("  guest_memfd made it shared; the host reads the guest's message there, in");
+	say("  place, and answers it");
+
+	run_until(vcpu, 3);
+	TEST_ASSERT(access_raises_sigbus((char *)hva, false),
+		    "A page the guest unshared should raise SIGBUS");
+	say("the guest read the answer and took the page back (MEM_UNSHARE): SIGBUS again,");
+	say("  and the guest still finds its secrets in it");
+
+	run_until(vcpu, 4);
+	say("the guest gave its second page back (MEM_RELINQUISH): EL2 zeroed it, guest_memfd");
+	say("  freed it, and the guest's next touch found a new, zeroed page");
 
 	vm_mem_region_delete(vm, PVM_SLOT);
 	guest_memfd_set_shared(fd, 0, size);
