@@ -6,8 +6,9 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 packages=(
-	# the base kernel and what building it takes
-	linux-source-6.12 make gcc libc6-dev bc bison flex libelf-dev libssl-dev
+	# the base kernel (the version the series is based on) and what
+	# building it takes
+	"linux-source-6.12=$LINUX_SOURCE_VERSION" make gcc libc6-dev bc bison flex libelf-dev libssl-dev
 	cpio xz-utils git perl python3 rsync
 	# checkpatch.pl's SPDX check
 	python3-ply python3-git
@@ -19,10 +20,17 @@ packages=(
 	shellcheck
 )
 
+# PACKAGE, or PACKAGE=VERSION, is installed (in that version).
+installed() {
+	local name=${1%%=*} status
+	status=$(dpkg-query -W -f='${Status} ${Version}' "$name" 2>/dev/null) || return 1
+	[[ $status == "install ok installed "* ]] || return 1
+	[ "$name" = "$1" ] || [ "${status#install ok installed }" = "${1#*=}" ]
+}
+
 missing=()
 for p in "${packages[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-		missing+=("$p")
+	installed "$p" || missing+=("$p")
 done
 [ ${#missing[@]} -gt 0 ] || exit 0
 
@@ -36,4 +44,7 @@ export DEBIAN_FRONTEND=noninteractive
 # A fresh machine has no package lists yet.
 [ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit)" ] ||
 	apt-get update -q
-apt-get install -y -q --no-install-recommends "${missing[@]}"
+# --allow-downgrades: the pinned base may be older than an installed
+# linux-source-6.12.
+apt-get install -y -q --no-install-recommends --allow-downgrades "${missing[@]}" ||
+	die "apt-get failed; if linux-source-6.12=$LINUX_SOURCE_VERSION is no longer in the archive, rebase the series on the current package and update LINUX_SOURCE_VERSION in scripts/lib.sh"

@@ -6,6 +6,10 @@ BUILD=${BUILD:-$TOP/build}
 TREE=$BUILD/linux
 SERIES=$TOP/series
 LINUX_TARBALL=${LINUX_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+# The Debian package the series is based on.  Debian updates linux-source-6.12
+# with each stable release, and a new base can make the series not apply: the
+# series moves to a new base on purpose, by changing this and rebasing it.
+LINUX_SOURCE_VERSION=6.12.118-1~deb12u1
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

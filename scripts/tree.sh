@@ -101,5 +101,8 @@ apply_series() {
 }
 
 [ -d "$TREE/.git" ] || make_base
-log "base: Linux $(base_version "$TREE") ($(git -C "$TREE" log -1 --format=%s base))"
+base=$(base_version "$TREE")
+log "base: Linux $base ($(git -C "$TREE" log -1 --format=%s base))"
+[ "$base" = "${LINUX_SOURCE_VERSION%%-*}" ] ||
+	die "the series is based on linux-source-6.12 $LINUX_SOURCE_VERSION (scripts/lib.sh), $TREE on Linux $base: run make deps, then move $TREE away (make export first if it holds work) and run make tree"
 apply_series
