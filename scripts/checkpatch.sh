@@ -16,10 +16,12 @@ ignore_file=$SERIES/checkpatch.ignore
 mkdir -p "$(dirname "$logf")"
 mapfile -t patches < <(find "$SERIES" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-*' | sort)
 
-# Types series/checkpatch.ignore allows for one patch, comma-separated.
+# Types series/checkpatch.ignore allows for one patch, comma-separated.  The
+# file names patches without their number, which moving a patch changes.
 ignored_types() {
 	[ -f "$ignore_file" ] || return 0
-	awk -v p="$1" '$1 == p { printf "%s%s", sep, $2; sep = "," }' "$ignore_file"
+	awk -v p="${1#[0-9][0-9][0-9][0-9]-}" \
+		'$1 == p { printf "%s%s", sep, $2; sep = "," }' "$ignore_file"
 }
 
 {
