@@ -41,10 +41,16 @@ if [ "$(id -u)" != 0 ]; then
 fi
 log "installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-# A fresh machine has no package lists yet.
-[ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit)" ] ||
-	apt-get update -q
 # --allow-downgrades: the pinned base may be older than an installed
 # linux-source-6.12.
-apt-get install -y -q --no-install-recommends --allow-downgrades "${missing[@]}" ||
-	die "apt-get failed; if linux-source-6.12=$LINUX_SOURCE_VERSION is no longer in the archive, rebase the series on the current package and update LINUX_SOURCE_VERSION in scripts/lib.sh"
+apt_install() {
+	apt-get install -y -q --no-install-recommends --allow-downgrades "${missing[@]}"
+}
+# A fresh machine has no package lists yet, and older lists may not know the
+# pinned base: fetch them then.
+if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit)" ] ||
+	! apt_install; then
+	apt-get update -q
+	apt_install ||
+		die "apt-get failed; if linux-source-6.12=$LINUX_SOURCE_VERSION is no longer in the archive, rebase the series on the current package and update LINUX_SOURCE_VERSION in scripts/lib.sh"
+fi
