@@ -18,6 +18,8 @@ packages=(
 	qemu-system-arm qemu-system-x86
 	# lint of the harness itself
 	shellcheck
+	# the plots of make bench
+	gnuplot-nox
 )
 
 # PACKAGE, or PACKAGE=VERSION, is installed (in that version).

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Print, for each performance goal of the project, the time ratio measured
+in each boot and the work per operation of the compared methods, from the
+results file of make bench (build/bench/results.csv)."""
+import csv
+import sys
+from collections import defaultdict
+
+# name, benchmark, time ratio metric, goal, (method, label) compared, work unit
+GOALS = [
+    ("guest_memfd fault-in vs anonymous memory (issue 4)", "gmem_fault",
+     "ratio_gmem_over_anon", ">= 1.0",
+     [("gmem", "guest_memfd"), ("anon", "anonymous")], "page"),
+    ("in place vs two backings, 1 page per call (issue 5)",
+     "gmem_convert_1", "ratio_in_place_over_two_backings", ">= 2.0",
+     [("in_place", "in place"), ("two_backings", "two backings")],
+     "page round trip"),
+    ("in place vs two backings, 64 pages per call (issue 5)",
+     "gmem_convert_64", "ratio_in_place_over_two_backings", ">= 2.0",
+     [("in_place", "in place"), ("two_backings", "two backings")],
+     "page round trip"),
+    ("protected (private memory) vs non-protected first touch (issue 6)",
+     "gmem_fault", "ratio_protected_private_over_gmem", ">= 0.67",
+     [("protected_private", "protected"), ("gmem", "non-protected")], "page"),
+    ("protected (memory left shared) vs non-protected first touch (issue 6)",
+     "gmem_fault", "ratio_protected_over_gmem", ">= 0.67",
+     [("protected", "protected"), ("gmem", "non-protected")], "page"),
+]
+
+
+def load(path):
+    """{(benchmark, boot): {metric: (value, spread, unstable)}}"""
+    results = defaultdict(dict)
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            results[(row["benchmark"], row["boot"])][row["metric"]] = (
+                float(row["value"]), row["spread_pct"], row["unstable"] == "1")
+    return results
+
+
+def work(metrics, method):
+    """The counters of METHOD's work: {counter: value per operation}."""
+    prefix = method + "."
+    return {m[len(prefix):].rsplit("_per_", 1)[0]: v[0]
+            for m, v in metrics.items()
+            if m.startswith(prefix) and "_per_" in m and ".us_per_" not in m}
+
+
+def print_goal(results, boots, goal):
+    name, bench, ratio, target, methods, unit = goal
+    print(f"{name}: goal {target}")
+    for boot in boots:
+        metrics = results.get((bench, boot))
+        if not metrics or ratio not in metrics:
+            continue
+        value, spread, unstable = metrics[ratio]
+        print(f"  {boot}: time ratio {value:.2f} (spread {spread}%"
+              f"{', unstable' if unstable else ''})")
+        works = [work(metrics, m) for m, _ in methods]
+        counters = sorted(set().union(*works))
+        if not counters:
+            continue
+        head = "".join(f"{label:>15}" for _, label in methods)
+        print(f"    work per {unit:<22}{head}{'ratio':>9}")
+        for c in counters:
+            vals = [w.get(c, 0.0) for w in works]
+            ratio_w = f"{vals[0] / vals[1]:.2f}" if vals[1] else "-"
+            cells = "".join(f"{v:15.4g}" for v in vals)
+            print(f"    {c:<31}{cells}{ratio_w:>9}")
+
+
+def main():
+    results = load(sys.argv[1])
+    boots = sorted({boot for _, boot in results})
+    for goal in GOALS:
+        print_goal(results, boots, goal)
+    print("huge pages vs 4 KiB pages (issue 20): goal >= 10x, "
+          "<= 1/256 of the faults: not measured yet")
+    unstable = [f"{b} {bench} {m}" for (bench, b), ms in sorted(results.items())
+                for m, v in ms.items() if v[2]]
+    if unstable:
+        print("varied more than 10% between rounds:")
+        for u in unstable:
+            print(f"  {u}")
+
+
+if __name__ == "__main__":
+    main()
