@@ -19,14 +19,20 @@ def load(path):
                 for r in csv.DictReader(f)]
 
 
+def short(label):
+    """LABEL without what the plot's title says already."""
+    return label.replace("_pages_per_sec", "").replace("ratio_", "")
+
+
 def write_table(path, rows, columns, cell):
     """A gnuplot data file: one line per row, label first, "-" if none."""
     with open(path, "w") as f:
         f.write("label " + " ".join(f'"{c}"' for c in columns) + "\n")
         for r in rows:
             vals = [cell(r, c) for c in columns]
-            f.write(f'"{r}" ' + " ".join("-" if v is None else f"{v:g}"
-                                         for v in vals) + "\n")
+            f.write(f'"{short(r)}" ' +
+                    " ".join("-" if v is None else f"{v:g}" for v in vals) +
+                    "\n")
 
 
 def plot(outdir, name, title, ylabel, columns, logscale=False):
@@ -35,8 +41,8 @@ def plot(outdir, name, title, ylabel, columns, logscale=False):
     series = ", ".join(
         f"'{data}' using {i + 2}:xtic(1) title columnheader({i + 2})"
         for i in range(len(columns)))
-    for term, ext in (("svg size 1000,600 dynamic", "svg"),
-                      ("pngcairo size 1000,600", "png")):
+    for term, ext in (("svg size 1100,700 dynamic", "svg"),
+                      ("pngcairo size 1100,700", "png")):
         script = f"""
 set terminal {term}
 set output '{os.path.join(outdir, name + "." + ext)}'
@@ -47,9 +53,10 @@ set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1
 set key top right noenhanced
-set xtics rotate by -35 noenhanced
+set xtics rotate by -40 noenhanced
 set grid ytics
-set bmargin 9
+set bmargin 13
+set rmargin 8
 {"set logscale y" if logscale else "set yrange [0:*]"}
 plot {series}
 """
@@ -64,7 +71,8 @@ def main():
     value = {(b, bo, m): v for b, bo, m, v in rows}
 
     for name, title, ylabel, pick, log in (
-            ("rates", "Rates per boot (medians)", "per second",
+            ("rates", "Pages (or calls) per second, per boot (medians)",
+             "per second",
              lambda m: m.endswith("_pages_per_sec") and "." not in m, True),
             ("ratios", "Time ratios of the goals (same boot)", "ratio",
              lambda m: m.startswith("ratio_"), False)):
