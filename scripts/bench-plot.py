@@ -5,18 +5,12 @@ in DIR: the rates per boot (rates), the time ratios that the goals name
 methods side by side (work-BENCHMARK-BOOT).
 
 usage: bench-plot.py RESULTS.csv DIR"""
-import csv
 import os
 import subprocess
 import sys
 from collections import defaultdict
 
-
-def load(path):
-    """[(benchmark, boot, metric, value)]"""
-    with open(path, newline="") as f:
-        return [(r["benchmark"], r["boot"], r["metric"], float(r["value"]))
-                for r in csv.DictReader(f)]
+from bench_results import load, work_metric
 
 
 def short(label):
@@ -64,7 +58,8 @@ plot {series}
 
 
 def main():
-    rows = load(sys.argv[1])
+    rows = [(r["benchmark"], r["boot"], r["metric"], r["value"])
+            for r in load(sys.argv[1])]
     outdir = sys.argv[2]
     os.makedirs(outdir, exist_ok=True)
     boots = sorted({r[1] for r in rows})
@@ -86,9 +81,9 @@ def main():
     # Work: METHOD.COUNTER_per_UNIT metrics, per benchmark and boot.
     work = defaultdict(dict)
     for b, bo, m, v in rows:
-        if "." in m and "_per_" in m and ".us_per_" not in m:
-            method, counter = m.split(".", 1)
-            counter, unit = counter.rsplit("_per_", 1)
+        w = work_metric(m)
+        if w:
+            method, counter, unit = w
             work[(b, bo, unit)][(method, counter)] = v
     for (b, bo, unit), cells in sorted(work.items()):
         methods = sorted({mc[0] for mc in cells})

@@ -2,9 +2,10 @@
 """Print, for each performance goal of the project, the time ratio measured
 in each boot and the work per operation of the compared methods, from the
 results file of make bench (build/bench/results.csv)."""
-import csv
 import sys
 from collections import defaultdict
+
+from bench_results import load, work_metric
 
 # name, benchmark, time ratio metric, goal, (method, label) compared, work unit
 GOALS = [
@@ -28,22 +29,19 @@ GOALS = [
 ]
 
 
-def load(path):
+def by_benchmark(rows):
     """{(benchmark, boot): {metric: (value, spread, unstable)}}"""
     results = defaultdict(dict)
-    with open(path, newline="") as f:
-        for row in csv.DictReader(f):
-            results[(row["benchmark"], row["boot"])][row["metric"]] = (
-                float(row["value"]), row["spread_pct"], row["unstable"] == "1")
+    for r in rows:
+        results[(r["benchmark"], r["boot"])][r["metric"]] = (
+            r["value"], r["spread_pct"], r["unstable"] == "1")
     return results
 
 
 def work(metrics, method):
     """The counters of METHOD's work: {counter: value per operation}."""
-    prefix = method + "."
-    return {m[len(prefix):].rsplit("_per_", 1)[0]: v[0]
-            for m, v in metrics.items()
-            if m.startswith(prefix) and "_per_" in m and ".us_per_" not in m}
+    return {w[1]: v[0] for m, v in metrics.items()
+            if (w := work_metric(m)) and w[0] == method}
 
 
 def print_goal(results, boots, goal):
@@ -70,7 +68,7 @@ def print_goal(results, boots, goal):
 
 
 def main():
-    results = load(sys.argv[1])
+    results = by_benchmark(load(sys.argv[1]))
     boots = sorted({boot for _, boot in results})
     for goal in GOALS:
         print_goal(results, boots, goal)
