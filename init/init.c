@@ -213,7 +213,9 @@ int main(void)
 
 	mount_fs("proc", "/proc", "proc");
 	mount_fs("sysfs", "/sys", "sysfs");
-	mount_fs("debugfs", "/sys/kernel/debug", "debugfs");
+	/* Kernels with DEBUG_FS only (the check kernels). */
+	if (!access("/sys/kernel/debug", F_OK))
+		mount_fs("debugfs", "/sys/kernel/debug", "debugfs");
 	mount_fs("devtmpfs", "/dev", "devtmpfs");
 	mount_fs("tmpfs", "/tmp", "tmpfs");
 	mount_fs("hugetlbfs", "/dev/hugepages", "hugetlbfs");
