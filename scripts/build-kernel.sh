@@ -28,12 +28,17 @@ mkdir -p "$out"
 "${kmake[@]}" -s olddefconfig
 
 # Every option a fragment asks for must survive olddefconfig; a missing
-# dependency otherwise silently drops it.
+# dependency otherwise silently drops it.  Options that no Kconfig of the
+# tree defines yet (a patch of the series adds them) don't count: "make
+# bisect" builds the patches before it.
+defined() {
+	grep -rqsx --include='Kconfig*' "config ${1#CONFIG_}" "$TREE"
+}
 missing=$(cat "${fragments[@]}" | grep -E '^CONFIG_[A-Z0-9_]+=' | while IFS= read -r want; do
 	opt=${want%%=*}
 	case $want in
 	*=n) grep -qx "$opt=y" "$out/.config" && echo "$want" ;;
-	*) grep -qx "$want" "$out/.config" || echo "$want" ;;
+	*) grep -qx "$want" "$out/.config" || ! defined "$opt" || echo "$want" ;;
 	esac
 done || true)
 [ -z "$missing" ] || die "$arch config lacks: $(echo "$missing" | tr '\n' ' ')"
