@@ -9,16 +9,20 @@
  * sides.  Then pages are converted to private and back in place: the host
  * loses access, the guest keeps its data in the very same pages, and a page
  * the host pins stops a conversion.  Last, a pKVM protected VM: EL2 donates
- * its guest_memfd memory to the guest, the host loses access; the guest
- * shares a page with the host and takes it back, and gives another one
- * back for good; the host gets the pages back zeroed.  The demonstration
- * grows with the series.
+ * its guest_memfd memory to the guest, the host loses access, and EL2
+ * refuses to map a donated page into another VM for a hostile host kernel
+ * (through the test facility of the check kernels); the guest shares a page
+ * with the host and takes it back, and gives another one back for good;
+ * the host gets the pages back zeroed.  The demonstration grows with the
+ * series.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/arm-smccc.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/falloc.h>
 #include <sys/mman.h>
 #include <sys/uio.h>
@@ -232,6 +236,64 @@ static void guest_protected(uint64_t gva, uint64_t size, uint64_t page_size)
 	GUEST_DONE();
 }
 
+static void guest_idle(void)
+{
+	GUEST_SYNC(1);
+	GUEST_DONE();
+}
+
+/*
+ * Has the kernel's test facility (CONFIG_PKVM_HOSTILE_HOST_TEST) run @cmd
+ * for @vm, as a hostile host kernel would, and puts its result in @result.
+ * Returns 0, the command's -errno, or 1 if the kernel has no facility.
+ */
+static int hostile(struct kvm_vm *vm, const char *cmd, uint64_t *result)
+{
+	char path[80], buf[32] = {};
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/kvm/%d-%d/pkvm_hostile_host",
+		 getpid(), vm->fd);
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return 1;
+	if (write(fd, cmd, strlen(cmd)) < 0)
+		ret = -errno;
+	else if (result && read(fd, buf, sizeof(buf) - 1) > 0)
+		*result = strtoull(buf, NULL, 16);
+	close(fd);
+	return ret;
+}
+
+/*
+ * A host kernel that wants the guest's secrets asks EL2 to map a page it
+ * donated to the guest into a VM of its own, where EL2 owns the stage-2 too.
+ */
+static void try_hostile_host(struct kvm_vm *pvm)
+{
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	char cmd[64];
+	uint64_t pfn;
+	int ret;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_idle);
+	run_until(vcpu, 1);
+	snprintf(cmd, sizeof(cmd), "pfn %lx", DATA_GPA / getpagesize());
+	ret = hostile(pvm, cmd, &pfn);
+	if (ret == 1) {
+		say("(no CONFIG_PKVM_HOSTILE_HOST_TEST in this kernel: no hostile host step)");
+	} else {
+		TEST_ASSERT_EQ(ret, 0);
+		snprintf(cmd, sizeof(cmd), "map %lx %lx", DATA_GPA / getpagesize(), pfn);
+		ret = hostile(vm, cmd, NULL);
+		TEST_ASSERT_EQ(ret, -EPERM);
+		say("a hostile host kernel asked EL2 to map a donated page (pfn %#lx) into a", pfn);
+		say("  VM of its own: EL2, which owns every VM's stage-2, refused it (EPERM)");
+	}
+	kvm_vm_free(vm);
+}
+
 static void run_protected_vm(void)
 {
 	struct vm_shape shape = {
@@ -268,6 +330,7 @@ static void run_protected_vm(void)
 		TEST_ASSERT(access_raises_sigbus((char *)hva + off, false),
 			    "Donated memory at offset %#lx should raise SIGBUS", off);
 	say("the host can't read any of it: SIGBUS, and the pages are out of its stage-2");
+	try_hostile_host(vm);
 
 	run_until(vcpu, 2);
 	TEST_ASSERT_EQ(hva[0], GUEST_WORD(0));
