@@ -31,8 +31,10 @@ kernel-%-bench: tree
 
 kernels: $(addprefix kernel-,$(ARCHES))
 
-# Selftests and initramfs of an arch, with every plan in it.
+# The VMM and its guest (arm64), selftests and initramfs of an arch, with
+# every plan in it.
 initramfs-%: kernel-%
+	@$(if $(filter arm64,$*),$(STAGE) vmm-$* $(S)/build-vmm.sh $*,:)
 	@$(STAGE) selftests-$* $(S)/build-selftests.sh $* $(PLANS)
 	@$(STAGE) initramfs-$* $(S)/initramfs.sh $* $(PLANS)
 
@@ -76,4 +78,4 @@ bisect-%: tree
 	@$(STAGE) bisect-$* $(S)/bisect-build.sh $*
 
 clean:
-	rm -rf build/kernel-* build/selftests-* build/initramfs-* build/logs build/stages.txt
+	rm -rf build/kernel-* build/selftests-* build/vmm-* build/initramfs-* build/logs build/stages.txt

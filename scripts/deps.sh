@@ -21,6 +21,13 @@ packages=(
 	# the plots of make bench
 	gnuplot-nox
 )
+# libfdt for the VMM (vmm/), which runs on arm64: Debian's arm64 package
+# (multiarch) unless this machine is arm64.
+if [ "$(dpkg --print-architecture)" = arm64 ]; then
+	packages+=(libfdt-dev)
+else
+	packages+=(libfdt-dev:arm64)
+fi
 
 # PACKAGE, or PACKAGE=VERSION, is installed (in that version).
 installed() {
@@ -38,10 +45,16 @@ done
 
 if [ "$(id -u)" != 0 ]; then
 	echo "missing packages; run as root:"
+	[[ " ${missing[*]}" != *:arm64* ]] || echo "  dpkg --add-architecture arm64 && apt-get update"
 	echo "  apt-get install --no-install-recommends ${missing[*]}"
 	exit 1
 fi
 log "installing ${missing[*]}"
+new_arch=
+if [[ " ${missing[*]}" == *:arm64* ]] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	dpkg --add-architecture arm64
+	new_arch=1
+fi
 export DEBIAN_FRONTEND=noninteractive
 # --allow-downgrades: the pinned base may be older than an installed
 # linux-source-6.12.
@@ -50,8 +63,9 @@ apt_install() {
 }
 # A fresh machine has no package lists yet, and older lists may not know the
 # pinned base: fetch them then.
+# A new architecture needs its package lists too.
 if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit)" ] ||
-	! apt_install; then
+	[ -n "$new_arch" ] || ! apt_install; then
 	apt-get update -q
 	apt_install ||
 		die "apt-get failed; if linux-source-6.12=$LINUX_SOURCE_VERSION is no longer in the archive, rebase the series on the current package and update LINUX_SOURCE_VERSION in scripts/lib.sh"
