@@ -61,9 +61,8 @@ export DEBIAN_FRONTEND=noninteractive
 apt_install() {
 	apt-get install -y -q --no-install-recommends --allow-downgrades "${missing[@]}"
 }
-# A fresh machine has no package lists yet, and older lists may not know the
-# pinned base: fetch them then.
-# A new architecture needs its package lists too.
+# A fresh machine has no package lists yet, older lists may not know the
+# pinned base, and a new architecture has none: fetch them then.
 if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit)" ] ||
 	[ -n "$new_arch" ] || ! apt_install; then
 	apt-get update -q
