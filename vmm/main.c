@@ -133,17 +133,22 @@ static void parse_options(struct vm *vm, int argc, char **argv)
 		die("no kernel: --kernel Image is required (see --help)");
 }
 
+bool vm_stopping(struct vm *vm)
+{
+	return __atomic_load_n(&vm->stopping, __ATOMIC_ACQUIRE);
+}
+
 void vm_stop(struct vm *vm, int status, const char *fmt, ...)
 {
 	va_list ap;
 
 	pthread_mutex_lock(&vm->lock);
 	if (!vm->stopping) {
-		vm->stopping = true;
 		vm->exit_status = status;
 		va_start(ap, fmt);
 		vsnprintf(vm->exit_reason, sizeof(vm->exit_reason), fmt, ap);
 		va_end(ap);
+		__atomic_store_n(&vm->stopping, true, __ATOMIC_RELEASE);
 	}
 	pthread_mutex_unlock(&vm->lock);
 }
@@ -180,6 +185,7 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	parse_options(&vm, argc, argv);
+	guest_access_init();
 	vm_create(&vm);
 	load_guest(&vm);
 	if (vm.disk_path)

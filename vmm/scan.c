@@ -6,40 +6,40 @@
  * as unreadable.  The VM has stopped, but its memory is still donated.
  */
 #define _GNU_SOURCE
-#include <setjmp.h>
-#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "secret.h"
 #include "vmm.h"
 
-static sigjmp_buf unreadable;
+struct page_read {
+	const uint8_t *page;
+	long size;
+	bool secret;
+};
 
-static void on_sigbus(int sig)
+static void read_page(void *arg)
 {
-	(void)sig;
-	siglongjmp(unreadable, 1);
+	struct page_read *r = arg;
+	static char copy[1 << 16];
+
+	/* One read of the page, then the search in the copy. */
+	memcpy(copy, r->page, r->size);
+	r->secret = memmem(copy, r->size, SECRET, SECRET_LEN) != NULL;
 }
 
 uint64_t scan_for_secret(struct vm *vm, uint64_t *readable_pages)
 {
-	struct sigaction sa = { .sa_handler = on_sigbus }, old;
-	long page = sysconf(_SC_PAGESIZE);
-	static char copy[1 << 16];
-	volatile uint64_t off, found = 0, readable = 0;
+	struct page_read r = { .size = sysconf(_SC_PAGESIZE) };
+	uint64_t off, found = 0, readable = 0;
 
-	sigaction(SIGBUS, &sa, &old);
-	for (off = 0; off < vm->ram_size; off += page) {
-		if (sigsetjmp(unreadable, 1))
+	for (off = 0; off < vm->ram_size; off += r.size) {
+		r.page = vm->ram + off;
+		if (guest_access(read_page, &r))
 			continue;
-		/* One read of the page, then the search in the copy. */
-		memcpy(copy, vm->ram + off, page);
 		readable++;
-		if (memmem(copy, page, SECRET, SECRET_LEN))
-			found++;
+		found += r.secret;
 	}
-	sigaction(SIGBUS, &old, NULL);
 	*readable_pages = readable;
 	return found;
 }

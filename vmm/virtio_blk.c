@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -37,7 +36,7 @@ static struct {
 	/* The one queue. */
 	uint32_t num, ready;
 	uint64_t desc, avail, used;
-	uint16_t last_avail;
+	uint16_t last_avail, used_idx;
 	bool broken;
 } blk = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
@@ -57,100 +56,125 @@ void virtio_blk_init(struct vm *vm)
 static void reset(struct vm *vm)
 {
 	blk.status = blk.driver_features = blk.interrupt_status = 0;
-	blk.num = blk.ready = blk.last_avail = 0;
+	blk.num = blk.ready = blk.last_avail = blk.used_idx = 0;
 	blk.desc = blk.avail = blk.used = 0;
 	blk.broken = false;
 	vm_irq_line(vm, VIRTIO_SPI, 0);
 }
 
-/* The guest handed the device memory it can't use: stop serving it. */
+/*
+ * The guest broke the protocol: a VMM with one disk can only stop the VM,
+ * which would otherwise wait for the request forever.
+ */
+static void device_error(struct vm *vm, const char *what, uint64_t gpa, uint64_t len)
+{
+	if (blk.broken)
+		return;
+	blk.broken = true;
+	blk.status |= VIRTIO_CONFIG_S_NEEDS_RESET;
+	vm_stop(vm, 1, "virtio-blk: %s (0x%llx+%llu)", what,
+		(unsigned long long)gpa, (unsigned long long)len);
+}
+
 static void *guest_buf(struct vm *vm, uint64_t gpa, uint64_t len)
 {
 	void *p = gpa_to_host(vm, gpa, len);
 
-	if (!p && !blk.broken) {
-		fprintf(stderr, "vmm: virtio-blk: buffer 0x%llx+%llu is outside guest RAM; device stopped\n",
-			(unsigned long long)gpa, (unsigned long long)len);
-		blk.broken = true;
-		blk.status |= VIRTIO_CONFIG_S_NEEDS_RESET;
-	}
-	return p;
+	if (!p || !len)
+		device_error(vm, "the guest gave the device a buffer outside its RAM", gpa, len);
+	return len ? p : NULL;
+}
+
+/* Descriptor @i, read once: the guest may change it while the device works. */
+static struct vring_desc read_desc(struct vring_desc *desc, uint16_t i)
+{
+	volatile struct vring_desc *vd = &desc[i % blk.num];
+	struct vring_desc d = {
+		.addr = vd->addr, .len = vd->len, .flags = vd->flags, .next = vd->next,
+	};
+
+	return d;
+}
+
+/* Read or write the disk at @off; the request must fit in the disk. */
+static bool disk_io(uint16_t type, void *p, uint32_t len, uint64_t off)
+{
+	uint64_t size = blk.config.capacity * SECTOR_SIZE;
+
+	if (off > size || len > size - off)
+		return false;
+	if (type == VIRTIO_BLK_T_IN)
+		return pread(blk.fd, p, len, off) == len;
+	return pwrite(blk.fd, p, len, off) == len;
 }
 
 /* Serve the request whose chain starts at @head; returns the bytes written. */
 static uint32_t serve(struct vm *vm, struct vring_desc *desc, uint16_t head)
 {
+	struct vring_desc d = read_desc(desc, head);
 	struct virtio_blk_outhdr hdr;
-	uint32_t written = 0;
 	uint8_t status = VIRTIO_BLK_S_OK;
+	uint32_t written = 0;
 	uint64_t off;
-	uint8_t *status_byte = NULL;
-	uint16_t i = head;
 	void *p;
 	int n;
 
-	p = guest_buf(vm, desc[i].addr, sizeof(hdr));
-	if (!p || !(desc[i].flags & VRING_DESC_F_NEXT))
+	p = guest_buf(vm, d.addr, d.len);
+	if (!p || d.len < sizeof(hdr) || !(d.flags & VRING_DESC_F_NEXT)) {
+		device_error(vm, "request without a header", d.addr, d.len);
 		return 0;
+	}
 	memcpy(&hdr, p, sizeof(hdr));
+	if (hdr.sector > blk.config.capacity)
+		status = VIRTIO_BLK_S_IOERR;
 	off = hdr.sector * SECTOR_SIZE;
 
-	for (n = 0; n < QUEUE_SIZE && (desc[i].flags & VRING_DESC_F_NEXT); n++) {
-		struct vring_desc *d;
-		ssize_t done;
-
-		i = desc[i].next % blk.num;
-		d = &desc[i];
-		p = guest_buf(vm, d->addr, d->len);
+	for (n = 0; n < QUEUE_SIZE; n++) {
+		d = read_desc(desc, d.next);
+		p = guest_buf(vm, d.addr, d.len);
 		if (!p)
 			return 0;
-		if (!(d->flags & VRING_DESC_F_NEXT)) {
+		if (!(d.flags & VRING_DESC_F_NEXT)) {
 			/* The last descriptor: the status byte. */
-			status_byte = p;
-			break;
+			if (hdr.type == VIRTIO_BLK_T_FLUSH && status == VIRTIO_BLK_S_OK &&
+			    fdatasync(blk.fd))
+				status = VIRTIO_BLK_S_IOERR;
+			*(uint8_t *)p = status;
+			return written + 1;
 		}
 		if (status != VIRTIO_BLK_S_OK)
 			continue;
 		switch (hdr.type) {
 		case VIRTIO_BLK_T_IN:
-			done = pread(blk.fd, p, d->len, off);
-			written += done > 0 ? done : 0;
-			break;
 		case VIRTIO_BLK_T_OUT:
-			done = pwrite(blk.fd, p, d->len, off);
+			if (!disk_io(hdr.type, p, d.len, off))
+				status = VIRTIO_BLK_S_IOERR;
+			else if (hdr.type == VIRTIO_BLK_T_IN)
+				written += d.len;
+			off += d.len;
 			break;
 		case VIRTIO_BLK_T_GET_ID:
-			done = d->len;
-			memset(p, 0, d->len);
-			strncpy(p, "vmm-disk", d->len);
-			written += d->len;
+			memset(p, 0, d.len);
+			memcpy(p, "vmm-disk", d.len < 8 ? d.len : 8);
+			written += d.len;
 			break;
 		default:
-			done = d->len;
 			status = VIRTIO_BLK_S_UNSUPP;
 		}
-		if (done != d->len && status == VIRTIO_BLK_S_OK)
-			status = VIRTIO_BLK_S_IOERR;
-		off += d->len;
 	}
-	if (!status_byte)
-		return 0;
-	if (hdr.type == VIRTIO_BLK_T_FLUSH && fdatasync(blk.fd))
-		status = VIRTIO_BLK_S_IOERR;
-	*status_byte = status;
-	return written + 1;
+	device_error(vm, "request chain too long", d.addr, d.len);
+	return 0;
 }
 
-static void notify(struct vm *vm)
+/* Serve the requests the guest made available; called by notify(). */
+static void serve_queue(void *arg)
 {
+	struct vm *vm = arg;
 	struct vring_desc *desc;
 	struct vring_avail *avail;
 	struct vring_used *used;
 	uint16_t head, idx;
-	bool served = false;
 
-	if (!blk.ready || blk.broken)
-		return;
 	desc = guest_buf(vm, blk.desc, sizeof(*desc) * blk.num);
 	avail = guest_buf(vm, blk.avail, sizeof(*avail) + 2 * blk.num);
 	used = guest_buf(vm, blk.used, sizeof(*used) + sizeof(used->ring[0]) * blk.num);
@@ -162,17 +186,25 @@ static void notify(struct vm *vm)
 		struct vring_used_elem *e;
 
 		head = avail->ring[blk.last_avail % blk.num] % blk.num;
-		e = &used->ring[used->idx % blk.num];
+		e = &used->ring[blk.used_idx % blk.num];
 		e->id = head;
 		e->len = serve(vm, desc, head);
-		__atomic_store_n(&used->idx, used->idx + 1, __ATOMIC_RELEASE);
+		__atomic_store_n(&used->idx, ++blk.used_idx, __ATOMIC_RELEASE);
 		blk.last_avail++;
-		served = true;
-	}
-	if (served) {
 		blk.interrupt_status |= VIRTIO_MMIO_INT_VRING;
-		vm_irq_line(vm, VIRTIO_SPI, 1);
 	}
+}
+
+static void notify(struct vm *vm)
+{
+	if (!blk.ready || blk.broken)
+		return;
+	/* A protected guest can hand the device a private page: SIGBUS. */
+	if (guest_access(serve_queue, vm))
+		device_error(vm, "the guest gave the device memory it didn't share",
+			     blk.desc, blk.num);
+	if (blk.interrupt_status)
+		vm_irq_line(vm, VIRTIO_SPI, 1);
 }
 
 static uint32_t reg_read(uint64_t offset)
@@ -230,8 +262,10 @@ static void reg_write(struct vm *vm, uint64_t offset, uint32_t val)
 			blk.num = val;
 		break;
 	case VIRTIO_MMIO_QUEUE_READY:
+		/* The device reads the rings with aligned atomics. */
 		if (!blk.queue_sel)
-			blk.ready = val & 1 && blk.num;
+			blk.ready = val & 1 && blk.num && !(blk.desc % 16) &&
+				    !(blk.avail % 2) && !(blk.used % 4);
 		break;
 	case VIRTIO_MMIO_QUEUE_NOTIFY:
 		if (!val)

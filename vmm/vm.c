@@ -288,15 +288,26 @@ static void system_event(struct vcpu *vcpu)
 	}
 }
 
+/*
+ * A memory fault exit that this VMM, which pins nothing, only sees while a
+ * reference of its own is transient (e.g. a read of the page): run the
+ * vCPU again, a bounded number of times in a row.
+ */
+#define MEMORY_FAULT_RETRIES	1000
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *vcpu = arg;
 	struct vm *vm = vcpu->vm;
 	struct kvm_run *run = vcpu->run;
+	int faults = 0;
 
-	while (!vm->stopping) {
+	while (!vm_stopping(vm)) {
 		if (ioctl(vcpu->fd, KVM_RUN, NULL)) {
 			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			if (errno == EFAULT && run->exit_reason == KVM_EXIT_MEMORY_FAULT &&
+			    ++faults < MEMORY_FAULT_RETRIES)
 				continue;
 			if (errno == EFAULT && run->exit_reason == KVM_EXIT_MEMORY_FAULT)
 				vm_stop(vm, 1, "vCPU %d: KVM_RUN: memory fault at 0x%llx (%s)",
@@ -309,6 +320,7 @@ static void *vcpu_thread(void *arg)
 					strerror(errno));
 			break;
 		}
+		faults = 0;
 		switch (run->exit_reason) {
 		case KVM_EXIT_MMIO:
 			mmio(vcpu);
@@ -326,13 +338,18 @@ static void *vcpu_thread(void *arg)
 				vcpu->id, run->exit_reason);
 		}
 	}
-	/* Whoever stops the VM first kicks the others out of KVM_RUN. */
+	/*
+	 * Whoever stops the VM first kicks the others out of KVM_RUN, once
+	 * vm_run() created them all.
+	 */
+	pthread_mutex_lock(&vm->lock);
 	for (int i = 0; i < vm->nr_vcpus; i++) {
 		if (i == vcpu->id)
 			continue;
 		vm->vcpus[i].run->immediate_exit = 1;
 		pthread_kill(vm->vcpus[i].thread, SIGUSR1);
 	}
+	pthread_mutex_unlock(&vm->lock);
 	return NULL;
 }
 
@@ -366,12 +383,14 @@ void vm_run(struct vm *vm)
 
 	/* No SA_RESTART: the signal makes KVM_RUN return EINTR. */
 	sigaction(SIGUSR1, &sa, NULL);
+	pthread_mutex_lock(&vm->lock);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		if (pthread_create(&vm->vcpus[i].thread, NULL, vcpu_thread,
 				   &vm->vcpus[i]))
 			die("pthread_create: %s", strerror(errno));
+	pthread_mutex_unlock(&vm->lock);
 	if (getenv("VMM_DEBUG"))
-		while (!vm->stopping)
+		while (!vm_stopping(vm))
 			debug_stats(vm);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		pthread_join(vm->vcpus[i].thread, NULL);

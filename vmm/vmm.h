@@ -83,6 +83,7 @@ double now(void);
 void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 void vm_stop(struct vm *vm, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+bool vm_stopping(struct vm *vm);
 
 /* vm.c: the VM, its memory and vCPUs */
 void vm_create(struct vm *vm);
@@ -106,6 +107,10 @@ double uart_init_seen(void);
 /* virtio_blk.c: virtio-blk over virtio-mmio */
 void virtio_blk_init(struct vm *vm);
 void virtio_mmio(struct vm *vm, uint64_t offset, uint8_t *data, int len, bool write);
+
+/* guest_access.c: accesses that may hit a private page (SIGBUS) */
+void guest_access_init(void);
+int guest_access(void (*fn)(void *), void *arg);
 
 /* scan.c */
 uint64_t scan_for_secret(struct vm *vm, uint64_t *readable_pages);

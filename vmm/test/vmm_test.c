@@ -11,7 +11,8 @@
  *	where the guest wrote it in the other.
  *   vmm_test bad-input
  *	gives vmm bad options and files, and checks that each gets a clear
- *	message and exit status 2, without hanging.
+ *	message and exit status 2, without hanging; and boots a guest whose
+ *	kernel panics, which must end vmm with status 1.
  *
  * Exits 0 if every check passed, 1 otherwise, 4 (skip) for "boot protected"
  * on a host without protected VMs, once vmm refused it as it must.
@@ -211,6 +212,21 @@ static int boot(int protected)
 	return failures ? 1 : 0;
 }
 
+/* A guest whose kernel panics (no init) ends vmm with status 1 and says so. */
+static void guest_crash(void)
+{
+	char *argv[] = {
+		VMM, "--kernel", KERNEL, "--initrd", INITRD, "--mem", "128M",
+		"--cmdline", "console=ttyS0 panic=-1 rdinit=/nonexistent", NULL
+	};
+	static char out[1 << 20];
+	int status = run_vmm(argv, out, sizeof(out), BOOT_TIMEOUT, 0);
+
+	check(status == 1 && strstr(out, "Kernel panic") &&
+	      strstr(out, "vmm: the guest reset (PSCI SYSTEM_RESET): it rebooted or panicked"),
+	      "a guest kernel panic ends vmm with exit 1 and a message (exit %d)", status);
+}
+
 struct bad_case {
 	const char *what;
 	const char *expect;
@@ -254,6 +270,7 @@ static int bad_input(void)
 		      "%s: exit %d, \"%.*s\"", cases[i].what, status,
 		      (int)strcspn(out, "\n"), out);
 	}
+	guest_crash();
 	return failures ? 1 : 0;
 }
 
