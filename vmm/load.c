@@ -66,18 +66,18 @@ static void put(struct vm *vm, uint64_t gpa, const void *data, uint64_t size)
 
 void load_guest(struct vm *vm)
 {
-	uint64_t ram_end = RAM_BASE + vm->ram_size, footprint;
+	uint64_t ram_end = RAM_BASE + vm->ram_size, footprint, kernel_size;
 	struct arm64_image_header *h;
 	void *kernel, *initrd = NULL, *dtb;
 	size_t dtb_size;
 
-	kernel = read_file("kernel", vm->kernel_path, &vm->kernel_size);
+	kernel = read_file("kernel", vm->kernel_path, &kernel_size);
 	h = kernel;
-	if (vm->kernel_size < sizeof(*h) || h->magic != ARM64_IMAGE_MAGIC)
+	if (kernel_size < sizeof(*h) || h->magic != ARM64_IMAGE_MAGIC)
 		die("kernel %s: not an arm64 Image (no \"ARM\\x64\" magic in its header)",
 		    vm->kernel_path);
 	/* The image's footprint in memory, with its BSS. */
-	footprint = h->image_size > vm->kernel_size ? h->image_size : vm->kernel_size;
+	footprint = h->image_size > kernel_size ? h->image_size : kernel_size;
 	if (vm->initrd_path)
 		initrd = read_file("initrd", vm->initrd_path, &vm->initrd_size);
 
@@ -98,8 +98,7 @@ void load_guest(struct vm *vm)
 		    (unsigned long long)(vm->initrd_size >> 20));
 
 	dtb = fdt_build(vm, &dtb_size);
-	vm->dtb_size = dtb_size;
-	put(vm, vm->kernel_gpa, kernel, vm->kernel_size);
+	put(vm, vm->kernel_gpa, kernel, kernel_size);
 	if (initrd)
 		put(vm, vm->initrd_gpa, initrd, vm->initrd_size);
 	put(vm, vm->dtb_gpa, dtb, dtb_size);

@@ -233,16 +233,34 @@ static uint32_t reg_read(uint64_t offset)
 	}
 }
 
-static void set_addr(uint64_t *addr, uint32_t val, bool high)
+/* Set the low or high 32 bits of @v. */
+static void set_half(uint64_t *v, uint32_t val, bool high)
 {
 	if (high)
-		*addr = (*addr & 0xffffffffULL) | (uint64_t)val << 32;
+		*v = (*v & 0xffffffffULL) | (uint64_t)val << 32;
 	else
-		*addr = (*addr & ~0xffffffffULL) | val;
+		*v = (*v & ~0xffffffffULL) | val;
+}
+
+/* The queue address that the register at @offset (low or high half) sets. */
+static uint64_t *queue_addr(uint64_t offset)
+{
+	switch (offset & ~4ULL) {
+	case VIRTIO_MMIO_QUEUE_DESC_LOW:
+		return &blk.desc;
+	case VIRTIO_MMIO_QUEUE_AVAIL_LOW:
+		return &blk.avail;
+	case VIRTIO_MMIO_QUEUE_USED_LOW:
+		return &blk.used;
+	default:
+		return NULL;
+	}
 }
 
 static void reg_write(struct vm *vm, uint64_t offset, uint32_t val)
 {
+	uint64_t *addr;
+
 	switch (offset) {
 	case VIRTIO_MMIO_DEVICE_FEATURES_SEL:
 		blk.features_sel = val;
@@ -252,7 +270,7 @@ static void reg_write(struct vm *vm, uint64_t offset, uint32_t val)
 		break;
 	case VIRTIO_MMIO_DRIVER_FEATURES:
 		if (blk.driver_features_sel < 2)
-			set_addr(&blk.driver_features, val, blk.driver_features_sel);
+			set_half(&blk.driver_features, val, blk.driver_features_sel);
 		break;
 	case VIRTIO_MMIO_QUEUE_SEL:
 		blk.queue_sel = val;
@@ -288,21 +306,10 @@ static void reg_write(struct vm *vm, uint64_t offset, uint32_t val)
 			val &= ~VIRTIO_CONFIG_S_FEATURES_OK;
 		blk.status = val;
 		break;
-	case VIRTIO_MMIO_QUEUE_DESC_LOW:
-	case VIRTIO_MMIO_QUEUE_DESC_HIGH:
-		if (!blk.queue_sel)
-			set_addr(&blk.desc, val, offset == VIRTIO_MMIO_QUEUE_DESC_HIGH);
-		break;
-	case VIRTIO_MMIO_QUEUE_AVAIL_LOW:
-	case VIRTIO_MMIO_QUEUE_AVAIL_HIGH:
-		if (!blk.queue_sel)
-			set_addr(&blk.avail, val, offset == VIRTIO_MMIO_QUEUE_AVAIL_HIGH);
-		break;
-	case VIRTIO_MMIO_QUEUE_USED_LOW:
-	case VIRTIO_MMIO_QUEUE_USED_HIGH:
-		if (!blk.queue_sel)
-			set_addr(&blk.used, val, offset == VIRTIO_MMIO_QUEUE_USED_HIGH);
-		break;
+	default:
+		addr = queue_addr(offset);
+		if (addr && !blk.queue_sel)
+			set_half(addr, val, offset & 4);
 	}
 }
 

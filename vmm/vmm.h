@@ -65,9 +65,9 @@ struct vm {
 	struct vcpu vcpus[MAX_VCPUS];
 
 	/* Where the loader put things, for the device tree and the report. */
-	uint64_t kernel_gpa, kernel_size;
+	uint64_t kernel_gpa;
 	uint64_t initrd_gpa, initrd_size;
-	uint64_t dtb_gpa, dtb_size;
+	uint64_t dtb_gpa;
 	uint64_t pool_gpa;
 
 	/* How the guest ended: set once by the vCPU that saw it. */
