@@ -32,6 +32,9 @@ GOALS = [
     ("huge vs 4 KiB guest_memfd first touch, protected (issue 20)",
      "gmem_fault", "ratio_protected_huge_over_protected_private", ">= 10.0",
      [("protected_huge", "huge"), ("protected_private", "4 KiB")], "page"),
+    ("one-page conversion inside a huge vs small folios, time (issue 20)",
+     "gmem_convert_in_block", "ratio_huge_time_over_small", "none, a cost",
+     [("huge", "huge"), ("small", "4 KiB")], "cycle"),
 ]
 
 
