@@ -5,10 +5,10 @@ S := scripts
 STAGE := $(S)/stage.sh
 ARCHES := arm64 x86_64
 BOOTS := arm64-pkvm arm64-nvhe x86_64
-PLANS := check bench run
+PLANS := check bench run soak
 LOGS := build/logs
 
-.PHONY: all check run bench deps tree export kernels checkpatch bisect lint clean
+.PHONY: all check run bench soak deps tree export kernels checkpatch bisect lint clean
 
 all: check
 
@@ -65,6 +65,13 @@ bench:
 	@$(MAKE) --no-print-directory $(addprefix boot-,$(addsuffix -bench,$(BOOTS)))
 	@cat build/stages.txt
 	@$(S)/bench-report.sh $(patsubst %,$(LOGS)/%-bench.log,$(BOOTS))
+
+# The random tester for longer, with seeds from the clock (see soak.plan).
+soak:
+	@rm -f build/stages.txt
+	@$(MAKE) --no-print-directory $(addprefix boot-,$(addsuffix -soak,$(BOOTS)))
+	@cat build/stages.txt
+	@$(S)/verdict.sh $(patsubst %,$(LOGS)/%-soak.log,$(BOOTS))
 
 # The demonstration on the pKVM kernel.
 run:
