@@ -9,6 +9,7 @@
  * A plan line is "TIMEOUT COMMAND [ARGS...]"; COMMAND is looked up in /bin.
  * A test passes when it exits 0 and the kernel taint did not change while it
  * ran (a WARN or BUG taints the kernel); exit 4 (KSFT_SKIP) is a skip.
+ * In kernels with kmemleak, a last test after the plan's fails if KVM leaked.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +25,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "kmemleak.h"
 
 #define KSFT_SKIP	4
 #define MAX_ARGS	32
@@ -207,7 +210,7 @@ static int run(struct test *t)
 
 int main(void)
 {
-	int n, pass = 0, fail = 0, skip = 0;
+	int n, leaks, pass = 0, fail = 0, skip = 0;
 	const char *plan = getenv("plan");
 	char path[256];
 
@@ -225,7 +228,7 @@ int main(void)
 
 	snprintf(path, sizeof(path), "/plans/%s", plan ? plan : "check");
 	n = read_plan(path);
-	say("TAP version 13\n1..%d\n", n < 0 ? 0 : n);
+	say("TAP version 13\n1..%d\n", (n < 0 ? 0 : n) + kmemleak_present());
 
 	for (int i = 0; i < n; i++) {
 		struct test *t = &tests[i];
@@ -262,6 +265,21 @@ int main(void)
 			say("not ok %d %s # killed by signal %d\n", i + 1, t->name,
 			    WIFSIGNALED(status) ? WTERMSIG(status) : -1);
 			fail++;
+		}
+	}
+
+	if (n >= 0 && kmemleak_present()) {
+		say("# ===== START kmemleak =====\n");
+		leaks = kmemleak_check();
+		if (leaks < 0) {
+			say("not ok %d kmemleak # cannot read kmemleak\n", n + 1);
+			fail++;
+		} else if (leaks) {
+			say("not ok %d kmemleak # %d leaks from KVM\n", n + 1, leaks);
+			fail++;
+		} else {
+			say("ok %d kmemleak\n", n + 1);
+			pass++;
 		}
 	}
 

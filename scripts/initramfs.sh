@@ -16,7 +16,7 @@ gen_init_cpio=$(kernel_out "$arch")/usr/gen_init_cpio
 [ -x "$gen_init_cpio" ] || die "$gen_init_cpio missing: build the $arch kernel first"
 
 mkdir -p "$out/plans"
-"$(cross_compile "$arch")gcc" -static -O2 -Wall -Werror -o "$out/init" "$TOP/init/init.c"
+"$(cross_compile "$arch")gcc" -static -O2 -Wall -Werror -o "$out/init" "$TOP"/init/*.c
 
 for plan in "$@"; do
 	"$TOP/scripts/plan.sh" "$plan" "$arch" >"$out/plans/$plan"
