@@ -228,7 +228,7 @@ int main(void)
 
 	snprintf(path, sizeof(path), "/plans/%s", plan ? plan : "check");
 	n = read_plan(path);
-	say("TAP version 13\n1..%d\n", (n < 0 ? 0 : n) + kmemleak_present());
+	say("TAP version 13\n1..%d\n", n < 0 ? 0 : n + kmemleak_present());
 
 	for (int i = 0; i < n; i++) {
 		struct test *t = &tests[i];
