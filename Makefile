@@ -58,6 +58,7 @@ check:
 	@rm -f build/stages.txt
 	@$(MAKE) --no-print-directory checkpatch lint $(addprefix boot-,$(addsuffix -check,$(BOOTS)))
 	@cat build/stages.txt
+	@$(S)/reliability.sh $(patsubst %,$(LOGS)/%-check.log,$(BOOTS))
 	@$(S)/verdict.sh $(LOGS)/checkpatch.log $(patsubst %,$(LOGS)/%-check.log,$(BOOTS))
 
 bench:
@@ -71,6 +72,7 @@ soak:
 	@rm -f build/stages.txt
 	@$(MAKE) --no-print-directory $(addprefix boot-,$(addsuffix -soak,$(BOOTS)))
 	@cat build/stages.txt
+	@$(S)/reliability.sh $(patsubst %,$(LOGS)/%-soak.log,$(BOOTS))
 	@$(S)/verdict.sh $(patsubst %,$(LOGS)/%-soak.log,$(BOOTS))
 
 # The demonstration on the pKVM kernel.
