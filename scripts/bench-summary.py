@@ -35,6 +35,9 @@ GOALS = [
     ("one-page conversion inside a huge vs small folios, time (issue 20)",
      "gmem_convert_in_block", "ratio_huge_time_over_small", "none, a cost",
      [("huge", "huge"), ("small", "4 KiB")], "cycle"),
+    ("host split and merge of a huge folio vs small folios, time (issue 20)",
+     "gmem_split_merge", "ratio_huge_time_over_small", "none, a cost",
+     [("huge", "huge"), ("small", "4 KiB")], "cycle"),
 ]
 
 
