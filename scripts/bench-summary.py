@@ -63,6 +63,17 @@ def work(metrics, method):
             if (w := work_metric(m)) and w[0] == method}
 
 
+def print_bound(metrics, methods):
+    """For fault-in goals: the highest ratio the compared method could
+    reach, if its first touch cost no more than touching the memory again
+    once mapped (the guest's own accesses, slow under emulation)."""
+    (fast, _), (slow, _) = methods
+    retouch = metrics.get(f"{fast}_retouch_pages_per_sec")
+    rate = metrics.get(f"{slow}_pages_per_sec")
+    if retouch and rate and rate[0]:
+        print(f"    bound by the guest's own accesses: {retouch[0] / rate[0]:.2f}")
+
+
 def print_goal(results, boots, goal):
     name, bench, ratio, target, methods, unit = goal
     print(f"{name}: goal {target}")
@@ -73,6 +84,7 @@ def print_goal(results, boots, goal):
         value, spread, unstable = metrics[ratio]
         print(f"  {boot}: time ratio {value:.2f} (spread {spread}%"
               f"{', unstable' if unstable else ''})")
+        print_bound(metrics, methods)
         works = [work(metrics, m) for m, _ in methods]
         counters = sorted(set().union(*works))
         if not counters:
