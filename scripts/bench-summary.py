@@ -75,12 +75,19 @@ FAULT_IN_HUGE = {
 def print_bound(metrics, methods):
     """For fault-in goals: the highest ratio the compared method could
     reach, if its first touch cost no more than touching the memory again
-    once mapped (the guest's own accesses, slow under emulation)."""
+    once mapped (the guest's own accesses, slow under emulation); and, where
+    measured, the ratio of faulting the same, already zeroed, folios in
+    again, and how much longer the first touch of huge folios takes."""
     (fast, _), (slow, _) = methods
     retouch = metrics.get(f"{fast}_retouch_pages_per_sec")
     rate = metrics.get(f"{slow}_pages_per_sec")
     if retouch and rate and rate[0]:
         print(f"    bound by the guest's own accesses: {retouch[0] / rate[0]:.2f}")
+    refault = [metrics.get(f"{m}_refault_pages_per_sec") for m, _ in methods]
+    first = metrics.get(f"{fast}_pages_per_sec")
+    if all(refault) and first:
+        print(f"    faulting zeroed folios in again: {refault[0][0] / refault[1][0]:.2f}"
+              f" (huge first touch: {refault[0][0] / first[0]:.2f}x as long)")
 
 
 def print_goal(results, boots, goal):
