@@ -63,21 +63,12 @@ def work(metrics, method):
             if (w := work_metric(m)) and w[0] == method}
 
 
-# The huge vs 4 KiB fault-in goals, which print_bound() applies to.
-FAULT_IN_HUGE = {
-    "ratio_gmem_huge_over_gmem",
-    "ratio_protected_huge_over_protected_private",
-    "ratio_gmem_huge_prealloc_over_gmem_prealloc",
-    "ratio_protected_huge_prealloc_over_protected_prealloc",
-}
-
-
 def print_bound(metrics, methods):
-    """For fault-in goals: the highest ratio the compared method could
+    """For fault-in goals: the highest ratio the first method could
     reach, if its first touch cost no more than touching the memory again
     once mapped (the guest's own accesses, slow under emulation); and, where
     measured, the ratio of faulting the same, already zeroed, folios in
-    again, and how much longer the first touch of huge folios takes."""
+    again, and how much longer the first method's first touch takes."""
     (fast, _), (slow, _) = methods
     retouch = metrics.get(f"{fast}_retouch_pages_per_sec")
     rate = metrics.get(f"{slow}_pages_per_sec")
@@ -87,7 +78,7 @@ def print_bound(metrics, methods):
     first = metrics.get(f"{fast}_pages_per_sec")
     if all(refault) and first:
         print(f"    faulting zeroed folios in again: {refault[0][0] / refault[1][0]:.2f}"
-              f" (huge first touch: {refault[0][0] / first[0]:.2f}x as long)")
+              f" (first touch: {refault[0][0] / first[0]:.2f}x as long)")
 
 
 def print_goal(results, boots, goal):
@@ -100,7 +91,7 @@ def print_goal(results, boots, goal):
         value, spread, unstable = metrics[ratio]
         print(f"  {boot}: time ratio {value:.2f} (spread {spread}%"
               f"{', unstable' if unstable else ''})")
-        if ratio in FAULT_IN_HUGE:
+        if bench == "gmem_fault":
             print_bound(metrics, methods)
         works = [work(metrics, m) for m, _ in methods]
         counters = sorted(set().union(*works))
